@@ -110,7 +110,7 @@ export function normalizeSerial(value: string): string {
 	return digits === "" ? "0" : digits;
 }
 
-function hasNoDuplicates(values: readonly string[]): boolean {
+function hasNoDuplicates(values: string[]): boolean {
 	return new Set(values).size === values.length;
 }
 

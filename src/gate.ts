@@ -1,0 +1,94 @@
+/**
+ * The request pipeline, in order: certificate state, identity headers,
+ * identity lookup and authorization, then the route (scope, tenant, input,
+ * handler). Authentication runs before routing, so an unauthenticated request
+ * to an unknown path gets 401, not 404.
+ */
+
+import { checkIdentityHeaders } from "./http/identityHeaders.ts";
+import { type Denial, deny, type Result } from "./http/problems.ts";
+import { authorizeIdentity } from "./identity/authorizeIdentity.ts";
+import { lookupIdentity, STORE_RETRY_AFTER_SECONDS } from "./identity/lookup.ts";
+import { checkClientCertificate } from "./mtls/clientCertificate.ts";
+import type { Runtime } from "./runtime.ts";
+
+/** What the pipeline learned, for the request's log line. */
+export interface Decision {
+	route: string | null;
+	principal: string | null;
+	tenant: string | null;
+	fingerprint: string | null;
+	error?: string;
+}
+
+export async function runGate(
+	request: Request,
+	env: Env,
+	runtime: Runtime,
+	requestId: string,
+	now: number,
+	decision: Decision,
+): Promise<Result<Response>> {
+	const { config } = runtime;
+
+	const certificate = checkClientCertificate(request.cf, now, config.clockSkewMs);
+	if (!certificate.ok) {
+		return certificate;
+	}
+	decision.fingerprint = certificate.value.fingerprintSHA256.slice(0, 16);
+
+	const headers = checkIdentityHeaders(request.headers, runtime.headerMatcher);
+	if (!headers.ok) {
+		return headers;
+	}
+
+	const lookup = await lookupIdentity(
+		env.IDENTITIES,
+		runtime.identityCache,
+		certificate.value.fingerprintSHA256,
+		config,
+		now,
+	);
+	if (lookup.kind !== "found") {
+		return denyLookup(lookup.kind, decision);
+	}
+	decision.principal = lookup.identity.principal;
+	decision.tenant = lookup.identity.tenantId;
+
+	const identity = authorizeIdentity(lookup.identity, certificate.value, now);
+	if (!identity.ok) {
+		return identity;
+	}
+
+	const match = await runtime.dispatch(request, {
+		env,
+		config,
+		identity: identity.value,
+		certificate: certificate.value,
+		requestId,
+		now,
+	});
+	decision.route = match.route;
+	return match.result;
+}
+
+function denyLookup(
+	kind: "not_found" | "invalid_record" | "store_unavailable",
+	decision: Decision,
+): { readonly ok: false; readonly denial: Denial } {
+	switch (kind) {
+		case "not_found":
+			return deny({ code: "identity_not_found" });
+		case "invalid_record":
+			// Fail closed: a record that does not validate grants nothing. It is an
+			// operator error, so it is a 500 and logged, not a 403 the caller could act on.
+			decision.error = "invalid identity record";
+			return deny({ code: "internal_error" });
+		case "store_unavailable":
+			decision.error = "identity store read failed or timed out";
+			return deny({
+				code: "identity_store_unavailable",
+				retryAfterSeconds: STORE_RETRY_AFTER_SECONDS,
+			});
+	}
+}

@@ -1,0 +1,80 @@
+/**
+ * Step 3a: find the identity mapped to a certificate fingerprint in KV.
+ *
+ * Every outcome of a successful read is cached for the configured TTL,
+ * including "not found" and "invalid record", so a caller cycling through
+ * unknown certificates costs at most one KV read per fingerprint per TTL.
+ * A failed or timed-out read is never cached.
+ */
+import type { Config } from "../config/config.ts";
+import type { TtlCache } from "./cache.ts";
+import { type Identity, toIdentity } from "./identity.ts";
+import { identityKey, parseIdentityRecord } from "./record.ts";
+
+export type LookupOutcome =
+	| { readonly kind: "found"; readonly identity: Identity }
+	| { readonly kind: "not_found" }
+	| { readonly kind: "invalid_record" }
+	| { readonly kind: "store_unavailable" };
+
+/** Seconds a client should wait after a failed identity read. */
+export const STORE_RETRY_AFTER_SECONDS = 5;
+
+export async function lookupIdentity(
+	store: KVNamespace,
+	cache: TtlCache<LookupOutcome>,
+	fingerprintSHA256: string,
+	config: Config,
+	now: number,
+): Promise<LookupOutcome> {
+	const cached = cache.get(fingerprintSHA256, now);
+	if (cached !== undefined) {
+		return cached;
+	}
+
+	let text: string | null;
+	try {
+		text = await readWithTimeout(store, identityKey(fingerprintSHA256), config);
+	} catch {
+		return { kind: "store_unavailable" };
+	}
+
+	const outcome = toOutcome(text);
+	cache.set(fingerprintSHA256, outcome, now);
+	return outcome;
+}
+
+function toOutcome(text: string | null): LookupOutcome {
+	if (text === null) {
+		return { kind: "not_found" };
+	}
+
+	const record = parseIdentityRecord(text);
+	if (record === undefined) {
+		return { kind: "invalid_record" };
+	}
+
+	return { kind: "found", identity: toIdentity(record) };
+}
+
+async function readWithTimeout(
+	store: KVNamespace,
+	key: string,
+	config: Config,
+): Promise<string | null> {
+	let timer: ReturnType<typeof setTimeout> | null = null;
+	const timeout = new Promise<never>((_, reject) => {
+		timer = setTimeout(() => reject(new Error("identity read timed out")), config.kvTimeoutMs);
+	});
+
+	try {
+		return await Promise.race([
+			store.get(key, { type: "text", cacheTtl: config.kvCacheTtlSeconds }),
+			timeout,
+		]);
+	} finally {
+		if (timer !== null) {
+			clearTimeout(timer);
+		}
+	}
+}
