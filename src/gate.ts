@@ -1,15 +1,17 @@
 /**
- * The request pipeline, in order: certificate state, identity headers,
- * identity lookup and authorization, then the route (scope, tenant, input,
- * handler). Authentication runs before routing, so an unauthenticated request
- * to an unknown path gets 401, not 404.
+ * The request pipeline, in order: request size limits, certificate state,
+ * identity headers, identity lookup and authorization, then the route (rate
+ * limit, scope, tenant, input, handler). Authentication runs before routing,
+ * so an unauthenticated request to an unknown path gets 401, not 404.
  */
 
 import { checkIdentityHeaders } from "./http/identityHeaders.ts";
+import { checkRequestSize } from "./http/limits.ts";
 import { type Denial, deny, type Result } from "./http/problems.ts";
 import { authorizeIdentity } from "./identity/authorizeIdentity.ts";
 import { lookupIdentity, STORE_RETRY_AFTER_SECONDS } from "./identity/lookup.ts";
 import { checkClientCertificate } from "./mtls/clientCertificate.ts";
+import { consumeRateLimit } from "./policy/rateLimit.ts";
 import type { Runtime } from "./runtime.ts";
 
 /** What the pipeline learned, for the request's log line. */
@@ -31,6 +33,11 @@ export async function runGate(
 ): Promise<Result<Response>> {
 	const { config } = runtime;
 
+	const size = checkRequestSize(request);
+	if (!size.ok) {
+		return size;
+	}
+
 	const certificate = checkClientCertificate(request.cf, now, config.clockSkewMs);
 	if (!certificate.ok) {
 		return certificate;
@@ -42,13 +49,20 @@ export async function runGate(
 		return headers;
 	}
 
+	// A KV read is admitted by a per-certificate rate limit first, so callers
+	// cannot turn requests into unbounded KV reads. Cached outcomes skip both.
+	const fingerprint = certificate.value.fingerprintSHA256;
 	const lookup = await lookupIdentity(
 		env.IDENTITIES,
 		runtime.identityCache,
-		certificate.value.fingerprintSHA256,
+		fingerprint,
 		config,
 		now,
+		() => consumeRateLimit(env.RATE_LIMITER, `certificate:${fingerprint}`, "closed", requestId),
 	);
+	if (lookup.kind === "read_denied") {
+		return { ok: false, denial: lookup.denial };
+	}
 	if (lookup.kind !== "found") {
 		return denyLookup(lookup.kind, decision);
 	}

@@ -28,8 +28,12 @@ export type ProblemCode =
 	| "invalid_request"
 	| "payload_too_large"
 	| "unsupported_media_type"
+	| "uri_too_long"
+	| "request_header_fields_too_large"
+	| "rate_limited"
 	| "internal_error"
-	| "identity_store_unavailable";
+	| "identity_store_unavailable"
+	| "rate_limiter_unavailable";
 
 export interface ProblemDefinition {
 	readonly status: number;
@@ -138,6 +142,21 @@ export const PROBLEMS: { readonly [Code in ProblemCode]: ProblemDefinition } = {
 		title: "Unsupported media type",
 		detail: "The request body must be application/json.",
 	},
+	uri_too_long: {
+		status: 414,
+		title: "URI too long",
+		detail: "The request URL exceeds the length limit.",
+	},
+	request_header_fields_too_large: {
+		status: 431,
+		title: "Request header fields too large",
+		detail: "The request carries too many headers or too many header bytes.",
+	},
+	rate_limited: {
+		status: 429,
+		title: "Too many requests",
+		detail: "The request rate limit for this identity is exhausted; see Retry-After.",
+	},
 	internal_error: {
 		status: 500,
 		title: "Internal error",
@@ -147,6 +166,11 @@ export const PROBLEMS: { readonly [Code in ProblemCode]: ProblemDefinition } = {
 		status: 503,
 		title: "Identity store unavailable",
 		detail: "The identity store could not be read; retry later.",
+	},
+	rate_limiter_unavailable: {
+		status: 503,
+		title: "Rate limiter unavailable",
+		detail: "The rate limiter could not be consulted; retry later.",
 	},
 };
 
@@ -165,14 +189,17 @@ export interface FieldIssue {
  */
 export type Denial =
 	| {
-			readonly code: Exclude<
-				ProblemCode,
-				"method_not_allowed" | "invalid_request" | "identity_store_unavailable"
-			>;
+			readonly code: Exclude<ProblemCode, "method_not_allowed" | "invalid_request" | RetryableCode>;
 	  }
 	| { readonly code: "method_not_allowed"; readonly allow: readonly string[] }
 	| { readonly code: "invalid_request"; readonly errors: readonly FieldIssue[] }
-	| { readonly code: "identity_store_unavailable"; readonly retryAfterSeconds: number };
+	| { readonly code: RetryableCode; readonly retryAfterSeconds: number };
+
+/** Codes whose response carries `Retry-After`. */
+export type RetryableCode =
+	| "rate_limited"
+	| "identity_store_unavailable"
+	| "rate_limiter_unavailable";
 
 /** The outcome of a pipeline step: a value, or a denial. */
 export type Result<T> =

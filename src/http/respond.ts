@@ -33,7 +33,7 @@ export function problemResponse(denial: Denial, requestId: string): Response {
 	if (denial.code === "method_not_allowed") {
 		headers.set("allow", denial.allow.join(", "));
 	}
-	if (denial.code === "identity_store_unavailable") {
+	if ("retryAfterSeconds" in denial) {
 		headers.set("retry-after", String(denial.retryAfterSeconds));
 	}
 

@@ -7,6 +7,7 @@
  * A failed or timed-out read is never cached.
  */
 import type { Config } from "../config/config.ts";
+import type { Denial, Result } from "../http/problems.ts";
 import type { TtlCache } from "./cache.ts";
 import { type Identity, toIdentity } from "./identity.ts";
 import { identityKey, parseIdentityRecord } from "./record.ts";
@@ -17,6 +18,9 @@ export type LookupOutcome =
 	| { readonly kind: "invalid_record" }
 	| { readonly kind: "store_unavailable" };
 
+/** Called before a KV read; a denial (such as a rate limit) stops the read. */
+export type ReadAdmission = () => Promise<Result<void>>;
+
 /** Seconds a client should wait after a failed identity read. */
 export const STORE_RETRY_AFTER_SECONDS = 5;
 
@@ -26,10 +30,16 @@ export async function lookupIdentity(
 	fingerprintSHA256: string,
 	config: Config,
 	now: number,
-): Promise<LookupOutcome> {
+	admitRead: ReadAdmission = admitAll,
+): Promise<LookupOutcome | { readonly kind: "read_denied"; readonly denial: Denial }> {
 	const cached = cache.get(fingerprintSHA256, now);
 	if (cached !== undefined) {
 		return cached;
+	}
+
+	const admission = await admitRead();
+	if (!admission.ok) {
+		return { kind: "read_denied", denial: admission.denial };
 	}
 
 	let text: string | null;
@@ -42,6 +52,10 @@ export async function lookupIdentity(
 	const outcome = toOutcome(text);
 	cache.set(fingerprintSHA256, outcome, now);
 	return outcome;
+}
+
+async function admitAll(): Promise<Result<void>> {
+	return { ok: true, value: undefined };
 }
 
 function toOutcome(text: string | null): LookupOutcome {

@@ -6,6 +6,7 @@
 
 import { allow, deny, type Result } from "../http/problems.ts";
 import type { Identity } from "../identity/identity.ts";
+import type { LimiterFailureMode, RateLimiterName } from "./rateLimit.ts";
 
 export interface RoutePolicy {
 	/** Scopes the identity must all hold. An empty list admits any valid identity. */
@@ -15,6 +16,14 @@ export interface RoutePolicy {
 	 * (exact, case-sensitive), or `null` for a route that is not tenant-bound.
 	 */
 	readonly tenantParam: string | null;
+	/**
+	 * Rate limiting beyond the default per-identity limit: an extra limiter
+	 * binding for this route, and what to do when a limiter fails (default `closed`).
+	 */
+	readonly rateLimit?: {
+		readonly limiter?: RateLimiterName;
+		readonly onLimiterFailure?: LimiterFailureMode;
+	};
 }
 
 export function checkPolicy(

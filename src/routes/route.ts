@@ -6,11 +6,13 @@
 import type * as v from "valibot";
 import type { Config } from "../config/config.ts";
 import { readJsonBody } from "../http/body.ts";
+import { checkJsonShape, checkPathParameters } from "../http/limits.ts";
 import { allow, type Denial, deny, type Result } from "../http/problems.ts";
 import { type AnySchema, validate } from "../http/validate.ts";
 import type { Identity } from "../identity/identity.ts";
 import type { ClientCertificate } from "../mtls/clientCertificate.ts";
 import { checkPolicy, type RoutePolicy } from "../policy/policy.ts";
+import { consumeRateLimit } from "../policy/rateLimit.ts";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
@@ -69,9 +71,19 @@ export function defineRoute<
 	const { method, path, policy } = definition;
 
 	const run: Route["run"] = async (request, rawParams, gate) => {
+		const limited = await checkRateLimits(method, path, policy, gate);
+		if (!limited.ok) {
+			return limited;
+		}
+
 		const allowed = checkPolicy(policy, gate.identity, rawParams);
 		if (!allowed.ok) {
 			return allowed;
+		}
+
+		const safeParams = checkPathParameters(rawParams);
+		if (!safeParams.ok) {
+			return safeParams;
 		}
 
 		const params =
@@ -108,5 +120,39 @@ async function readBody(
 		return json;
 	}
 
+	const shape = checkJsonShape(json.value);
+	if (!shape.ok) {
+		return shape;
+	}
+
 	return validate(schema, json.value);
+}
+
+/** Applies the default per-identity limit, then the route's own limiter if it declares one. */
+async function checkRateLimits(
+	method: HttpMethod,
+	path: string,
+	policy: RoutePolicy,
+	gate: GateContext,
+): Promise<Result<void>> {
+	const onFailure = policy.rateLimit?.onLimiterFailure ?? "closed";
+	const { principal } = gate.identity;
+
+	const perIdentity = await consumeRateLimit(
+		gate.env.RATE_LIMITER,
+		`principal:${principal}`,
+		onFailure,
+		gate.requestId,
+	);
+	if (!perIdentity.ok || policy.rateLimit?.limiter === undefined) {
+		return perIdentity;
+	}
+
+	const limiter = gate.env[policy.rateLimit.limiter];
+	return consumeRateLimit(
+		limiter,
+		`route:${method} ${path}:${principal}`,
+		onFailure,
+		gate.requestId,
+	);
 }

@@ -9,6 +9,7 @@
 import { type IRequest, Router } from "itty-router";
 import { type Denial, deny, type Result } from "../http/problems.ts";
 import { SCOPE_FORMAT } from "../identity/record.ts";
+import { RATE_LIMITERS } from "../policy/rateLimit.ts";
 import type { GateContext, Route } from "./route.ts";
 
 export type Dispatch = (request: Request, gate: GateContext) => Promise<RouteMatch>;
@@ -66,6 +67,18 @@ function assertValidPolicy(route: Route): void {
 	for (const scope of policy.scopes) {
 		if (!SCOPE_FORMAT.test(scope)) {
 			throw new Error(`route ${route.method} ${route.path} requires an invalid scope`);
+		}
+	}
+
+	const { rateLimit } = policy;
+	if (rateLimit !== undefined) {
+		const limiterValid =
+			rateLimit.limiter === undefined || RATE_LIMITERS.includes(rateLimit.limiter);
+		const modeValid =
+			rateLimit.onLimiterFailure === undefined ||
+			["closed", "open"].includes(rateLimit.onLimiterFailure);
+		if (!limiterValid || !modeValid) {
+			throw new Error(`route ${route.method} ${route.path} declares an invalid rate limit`);
 		}
 	}
 

@@ -72,6 +72,31 @@ describe("lookupIdentity", () => {
 		expect(fresh.kind === "found" && fresh.identity.status).toBe("disabled");
 	});
 
+	it("never serves a stale active record once the TTL passed and KV fails", async () => {
+		const fingerprint = randomFingerprint();
+		const cache = new TtlCache<LookupOutcome>(30_000, 10);
+		await putIdentity(fingerprint, identityRecord());
+		await lookupIdentity(env.IDENTITIES, cache, fingerprint, config(), 0);
+
+		const failing = { get: () => Promise.reject(new Error("KV down")) } as unknown as KVNamespace;
+		const outcome = await lookupIdentity(failing, cache, fingerprint, config(), 30_000);
+		expect(outcome).toEqual({ kind: "store_unavailable" });
+	});
+
+	it("skips the read when admission is denied", async () => {
+		const { store, reads } = countingStore();
+		const outcome = await lookupIdentity(
+			store,
+			new TtlCache(30_000, 10),
+			randomFingerprint(),
+			config(),
+			0,
+			async () => ({ ok: false, denial: { code: "rate_limited", retryAfterSeconds: 60 } }),
+		);
+		expect(outcome.kind).toBe("read_denied");
+		expect(reads()).toBe(0);
+	});
+
 	it("reports a read slower than KV_TIMEOUT_MS as store_unavailable", async () => {
 		const slow = { get: () => new Promise(() => {}) } as unknown as KVNamespace;
 		const outcome = await lookupIdentity(

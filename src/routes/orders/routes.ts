@@ -20,7 +20,11 @@ export const listTenantOrders = defineRoute({
 export const createOrder = defineRoute({
 	method: "POST",
 	path: "/v1/tenants/:tenantId/orders",
-	policy: { scopes: ["orders:write"], tenantParam: "tenantId" },
+	policy: {
+		scopes: ["orders:write"],
+		tenantParam: "tenantId",
+		rateLimit: { limiter: "RATE_LIMITER_WRITES", onLimiterFailure: "closed" },
+	},
 	params: TenantParamsSchema,
 	body: NewOrderSchema,
 	handle: async ({ env, identity, body, now }) => {
