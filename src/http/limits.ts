@@ -1,8 +1,8 @@
 /**
  * Bounds on everything a caller controls, each with the reason for its value.
- * Cloudflare enforces its own, larger limits in front of the Worker (for
- * example 32 KiB of URL and 128 KiB of request headers); these are tighter so
- * one caller cannot make a request expensive for the gate.
+ * Cloudflare's Workers limits page allows 16 KB of URL and 128 KB of request
+ * headers in front of the Worker. These bounds are tighter, so that one caller
+ * cannot make a request expensive for the gate.
  */
 import { allow, deny, type Result } from "./problems.ts";
 
@@ -46,7 +46,7 @@ export function checkRequestSize(request: Request): Result<void> {
 	return allow(undefined);
 }
 
-/** Rejects a path parameter that is too long or holds characters outside the unreserved set. */
+/** Rejects a path parameter that is too long or contains characters outside the unreserved set. */
 export function checkPathParameters(params: Readonly<Record<string, string>>): Result<void> {
 	for (const [name, value] of Object.entries(params)) {
 		if (value.length > MAX_PATH_PARAMETER_LENGTH || !PATH_PARAMETER_FORMAT.test(value)) {

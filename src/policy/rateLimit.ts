@@ -11,8 +11,8 @@ export const RATE_LIMITERS = ["RATE_LIMITER", "RATE_LIMITER_WRITES"] as const;
 export type RateLimiterName = (typeof RATE_LIMITERS)[number];
 
 /**
- * What the gate does when the limiter itself fails: `closed` denies with 503,
- * `open` lets the request through and logs. Routes choose; the default is closed.
+ * Behaviour when the limiter itself fails: `closed` denies with 503, and
+ * `open` lets the request through and logs. Routes choose, and the default is closed.
  */
 export type LimiterFailureMode = "closed" | "open";
 

@@ -16,7 +16,7 @@ import { consumeRateLimit } from "../policy/rateLimit.ts";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
-/** What the pipeline knows once the caller is authenticated, passed to the router as a typed argument. */
+/** The authenticated caller and request state, passed to the router as a typed argument. */
 export interface GateContext {
 	readonly env: Env;
 	readonly config: Config;
