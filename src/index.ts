@@ -4,7 +4,7 @@
  */
 import { type Decision, runGate } from "./gate.ts";
 import { logDecision } from "./http/log.ts";
-import { PROBLEMS, type ProblemCode } from "./http/problems.ts";
+import type { ProblemCode } from "./http/problems.ts";
 import { problemResponse, withStandardHeaders } from "./http/respond.ts";
 import { getRuntime } from "./runtime.ts";
 
@@ -57,5 +57,3 @@ function requestIdOf(request: Request): string {
 	const ray = request.headers.get("cf-ray");
 	return ray !== null && CF_RAY.test(ray) ? ray : crypto.randomUUID();
 }
-
-export { PROBLEMS };

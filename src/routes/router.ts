@@ -5,6 +5,8 @@
  * `withParams` lets `request.x` fall back to a path parameter named `x`, and
  * its default error stage puts exception messages in the response. Identity
  * travels as the typed `GateContext` argument, never as a request property.
+ * Errors are not caught here: they reach the entry point, which answers a
+ * fixed 500 problem.
  */
 import { type IRequest, Router } from "itty-router";
 import { type Denial, deny, type Result } from "../http/problems.ts";
