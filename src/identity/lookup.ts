@@ -42,6 +42,9 @@ export async function lookupIdentity(
 		return { kind: "read_denied", denial: admission.denial };
 	}
 
+	// NOTE: concurrent first lookups of one fingerprint each read KV. Sharing one
+	// in-flight promise across requests would save those reads, but a request
+	// that is cancelled mid-read could then strand every request waiting on it.
 	let text: string | null;
 	try {
 		text = await readWithTimeout(store, identityKey(fingerprintSHA256), config);
