@@ -1,7 +1,8 @@
 /**
  * The request pipeline, in order: request size limits, certificate state,
- * identity headers, identity lookup and authorization, then the route (rate
- * limit, scope, tenant, input, handler). Authentication runs before routing,
+ * identity headers, identity lookup, the per-identity rate limit, identity
+ * authorization, then the route (its own rate limit, scope, tenant, input,
+ * handler). Authentication runs before routing,
  * so an unauthenticated request to an unknown path gets 401, not 404.
  */
 
@@ -62,6 +63,19 @@ export async function runGate(
 	);
 	if (lookup.kind === "read_denied") {
 		return { ok: false, denial: lookup.denial };
+	}
+
+	// The default limit counts every request of a known or unknown caller, before
+	// any identity or route decision, so cheap 403, 404 and 405 answers are limited too.
+	if (lookup.kind === "found" || lookup.kind === "not_found") {
+		const key =
+			lookup.kind === "found"
+				? `principal:${lookup.identity.principal}`
+				: `certificate:${fingerprint}`;
+		const limited = await consumeRateLimit(env.RATE_LIMITER, key, "closed", requestId);
+		if (!limited.ok) {
+			return limited;
+		}
 	}
 	if (lookup.kind !== "found") {
 		return denyLookup(lookup.kind, decision);

@@ -25,6 +25,16 @@ export const DEFAULT_UNTRUSTED_HEADERS: readonly string[] = [
 	"x-remote-user",
 	"remote-user",
 	"x-authenticated-user",
+	"x-ssl-cert*",
+	"x-client-verify",
+	"x-client-dn",
+	"x-client-s-dn",
+	"x-arr-clientcert",
+	"x-amzn-mtls-clientcert*",
+	"x-forwarded-email",
+	"x-forwarded-preferred-username",
+	"x-forwarded-groups",
+	"x-auth-request-*",
 ];
 
 /** Compiles header patterns once per isolate; the request path only does lookups. */
@@ -33,7 +43,7 @@ export function compileHeaderMatcher(patterns: readonly string[]): HeaderMatcher
 	const prefixes: string[] = [];
 
 	for (const pattern of patterns) {
-		const name = pattern.trim().toLowerCase();
+		const name = normalizeHeaderName(pattern.trim());
 		if (name.endsWith("*")) {
 			prefixes.push(name.slice(0, -1));
 		} else if (name !== "") {
@@ -44,9 +54,14 @@ export function compileHeaderMatcher(patterns: readonly string[]): HeaderMatcher
 	return { exact, prefixes };
 }
 
-/** Denies the request when any header name matches. `Headers` yields names in lowercase. */
+/**
+ * Denies the request when any header name matches. Underscores count as
+ * hyphens, because CGI-style backends map both to the same variable
+ * (`X_Forwarded_User` and `X-Forwarded-User` become `HTTP_X_FORWARDED_USER`).
+ */
 export function checkIdentityHeaders(headers: Headers, matcher: HeaderMatcher): Result<void> {
-	for (const name of headers.keys()) {
+	for (const rawName of headers.keys()) {
+		const name = normalizeHeaderName(rawName);
 		if (matcher.exact.has(name)) {
 			return deny({ code: "untrusted_identity_header" });
 		}
@@ -58,4 +73,9 @@ export function checkIdentityHeaders(headers: Headers, matcher: HeaderMatcher): 
 	}
 
 	return allow(undefined);
+}
+
+/** Lowercases a header name and maps `_` to `-`. `Headers` already yields lowercase names. */
+function normalizeHeaderName(name: string): string {
+	return name.toLowerCase().replaceAll("_", "-");
 }

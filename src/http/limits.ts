@@ -9,7 +9,11 @@ import { allow, deny, type Result } from "./problems.ts";
 /** Longest URL accepted; the template's paths are under 120 characters, and logs stay small. */
 export const MAX_URL_LENGTH = 2048;
 
-/** Most request headers accepted; real clients behind Cloudflare send a few dozen. */
+/**
+ * Most distinct header names accepted; real clients behind Cloudflare send a
+ * few dozen. The runtime merges repeated names into one entry, so repeats
+ * count once here and are bounded by `MAX_HEADER_BYTES` instead.
+ */
 export const MAX_HEADER_COUNT = 64;
 
 /** Largest total of header names and values, in bytes; enough for tracing and auth headers. */

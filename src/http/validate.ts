@@ -13,6 +13,9 @@ const MAX_LISTED_ISSUES = 20;
 /** Longest issue path echoed back; a path is built from the caller's own keys. */
 const MAX_PATH_LENGTH = 200;
 
+/** Path segments echoed as they are: identifier-like keys and array indexes. Others are replaced. */
+const PLAIN_KEY = /^[A-Za-z0-9_$-]{1,64}$/;
+
 export type AnySchema = v.GenericSchema<unknown, unknown>;
 
 export function validate<S extends AnySchema>(schema: S, input: unknown): Result<v.InferOutput<S>> {
@@ -22,10 +25,22 @@ export function validate<S extends AnySchema>(schema: S, input: unknown): Result
 	}
 
 	const errors: FieldIssue[] = result.issues.slice(0, MAX_LISTED_ISSUES).map((issue) => ({
-		path: (v.getDotPath(issue) ?? "").slice(0, MAX_PATH_LENGTH),
+		path: describePath(issue),
 		message: describeIssue(issue),
 	}));
 	return deny({ code: "invalid_request", errors });
+}
+
+/**
+ * Returns the dot path of an issue, with any key that is not a plain
+ * identifier replaced by `(key)`, so arbitrary caller text is not echoed.
+ */
+function describePath(issue: v.BaseIssue<unknown>): string {
+	const segments = (issue.path ?? []).map((item) => {
+		const key = String(item.key);
+		return PLAIN_KEY.test(key) ? key : "(key)";
+	});
+	return segments.join(".").slice(0, MAX_PATH_LENGTH);
 }
 
 /**

@@ -18,7 +18,8 @@ export interface RoutePolicy {
 	readonly tenantParam: string | null;
 	/**
 	 * Rate limiting beyond the default per-identity limit: an extra limiter
-	 * binding for this route, and what to do when a limiter fails (default `closed`).
+	 * binding for this route, and what to do when that limiter fails (default
+	 * `closed`). The default limit runs before routing and always fails closed.
 	 */
 	readonly rateLimit?: {
 		readonly limiter?: RateLimiterName;

@@ -71,7 +71,7 @@ export function defineRoute<
 	const { method, path, policy } = definition;
 
 	const run: Route["run"] = async (request, rawParams, gate) => {
-		const limited = await checkRateLimits(method, path, policy, gate);
+		const limited = await checkRouteRateLimit(method, path, policy, gate);
 		if (!limited.ok) {
 			return limited;
 		}
@@ -128,31 +128,23 @@ async function readBody(
 	return validate(schema, json.value);
 }
 
-/** Applies the default per-identity limit, then the route's own limiter if it declares one. */
-async function checkRateLimits(
+/** Applies the route's own limiter, if it declares one, with the route's failure mode. */
+async function checkRouteRateLimit(
 	method: HttpMethod,
 	path: string,
 	policy: RoutePolicy,
 	gate: GateContext,
 ): Promise<Result<void>> {
-	const onFailure = policy.rateLimit?.onLimiterFailure ?? "closed";
-	const { principal } = gate.identity;
-
-	const perIdentity = await consumeRateLimit(
-		gate.env.RATE_LIMITER,
-		`principal:${principal}`,
-		onFailure,
-		gate.requestId,
-	);
-	if (!perIdentity.ok || policy.rateLimit?.limiter === undefined) {
-		return perIdentity;
+	const rateLimit = policy.rateLimit;
+	if (rateLimit?.limiter === undefined) {
+		return allow(undefined);
 	}
 
-	const limiter = gate.env[policy.rateLimit.limiter];
+	const key = `route:${method} ${path}:${gate.identity.principal}`;
 	return consumeRateLimit(
-		limiter,
-		`route:${method} ${path}:${principal}`,
-		onFailure,
+		gate.env[rateLimit.limiter],
+		key,
+		rateLimit.onLimiterFailure ?? "closed",
 		gate.requestId,
 	);
 }

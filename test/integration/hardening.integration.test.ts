@@ -4,7 +4,7 @@ import { MAX_HEADER_COUNT, MAX_JSON_DEPTH, MAX_URL_LENGTH } from "../../src/http
 import worker from "../../src/index.ts";
 import { cfWith, validTlsClientAuth } from "../fixtures/certificates.ts";
 import { identityRecord, putIdentity } from "../fixtures/identities.ts";
-import { callerWith, incomingRequest, jsonBody, problemCode } from "../fixtures/requests.ts";
+import { callerWith, incomingRequest, jsonBody, problemCode, send } from "../fixtures/requests.ts";
 
 /** Wraps the real limiter binding; `decide` may answer or throw before the real one is consulted. */
 function limiterEnv(decide: (key: string) => boolean | undefined): Env {
@@ -56,6 +56,29 @@ describe("rate limits through the worker", () => {
 		for (let i = 0; i < 601; i += 1) {
 			last = await caller.send("/v1/whoami");
 		}
+		expect(last.status).toBe(429);
+		expect(await problemCode(last)).toBe("rate_limited");
+	});
+
+	it("limits requests that no route answers", async () => {
+		const caller = await callerWith();
+		let last = new Response();
+		for (let i = 0; i < 601; i += 1) {
+			last = await caller.send("/v1/no-such-route");
+		}
+		expect(last.status).toBe(429);
+		expect(await problemCode(last)).toBe("rate_limited");
+	});
+
+	it("limits an unknown certificate by its fingerprint", async () => {
+		const cf = cfWith(validTlsClientAuth());
+		const statuses = new Set<number>();
+		let last = new Response();
+		for (let i = 0; i < 601; i += 1) {
+			last = await send("/v1/whoami", { cf });
+			statuses.add(last.status);
+		}
+		expect(statuses.has(403)).toBe(true);
 		expect(last.status).toBe(429);
 		expect(await problemCode(last)).toBe("rate_limited");
 	});

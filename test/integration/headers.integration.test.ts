@@ -23,6 +23,16 @@ describe("untrusted identity headers through the worker", () => {
 		["X-Remote-User", "admin"],
 		["Remote-User", "admin"],
 		["X-Authenticated-User", "admin"],
+		["X-SSL-Cert", "x"],
+		["X-Client-Verify", "SUCCESS"],
+		["X-Client-DN", "CN=admin"],
+		["X-ARR-ClientCert", "x"],
+		["X-Amzn-Mtls-Clientcert-Leaf", "x"],
+		["X-Forwarded-Email", "admin@example.com"],
+		["X-Forwarded-Preferred-Username", "admin"],
+		["X-Auth-Request-User", "admin"],
+		["X_Forwarded_User", "admin"],
+		["SSL_CLIENT_S_DN", "CN=admin"],
 	])("rejects %s as untrusted_identity_header", async (name, value) => {
 		const caller = await callerWith();
 		const response = await caller.send("/v1/whoami", { headers: { [name]: value } });

@@ -152,6 +152,20 @@ describe("orders API through the worker", () => {
 		expect(text).not.toContain("secret-value-123");
 	});
 
+	it("does not echo an unknown key that is not a plain identifier", async () => {
+		const caller = await callerWith();
+		const response = await caller.send("/v1/tenants/acme/orders", {
+			method: "POST",
+			...jsonBody({ sku: "A", quantity: 1, "password=hunter2 ssn=123": 1 }),
+		});
+		const text = await response.text();
+		expect(response.status).toBe(400);
+		expect(JSON.parse(text).errors).toEqual([
+			{ path: "(key)", message: "unknown key is not allowed" },
+		]);
+		expect(text).not.toContain("hunter2");
+	});
+
 	it.each([
 		["invalid JSON", "{", "application/json"],
 		["invalid UTF-8", new Uint8Array([0x7b, 0xff, 0x7d]), "application/json"],
