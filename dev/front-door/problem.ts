@@ -10,7 +10,8 @@ export type FrontDoorProblemCode =
 	| "front_door_error"
 	| "https_required"
 	| "sni_required"
-	| "worker_unavailable";
+	| "worker_unavailable"
+	| "invalid_request_target";
 
 export function sendProblem(
 	response: ServerResponse,

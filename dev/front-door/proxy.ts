@@ -50,6 +50,19 @@ export function forwardToWorker(
 	workerUrl: URL,
 	log: Log,
 ): void {
+	// Only origin-form targets ("/path?query") are forwarded. Absolute-form and
+	// asterisk-form targets would reach wrangler dev as URLs it cannot handle.
+	if (request.url === undefined || !request.url.startsWith("/")) {
+		sendProblem(
+			response,
+			400,
+			"invalid_request_target",
+			"Bad Request",
+			"The front door accepts only origin-form request targets such as /v1/whoami.",
+		);
+		return;
+	}
+
 	const headers = forwardedHeaders(request.rawHeaders);
 	headers[CF_BLOB_HEADER] = JSON.stringify(cf);
 

@@ -497,6 +497,26 @@ describe.skipIf(!CURL_AVAILABLE)("front door: curl", () => {
 		expect((JSON.parse(response.body) as { code: string }).code).toBe(code);
 	});
 
+	it.each([
+		["asterisk form", ["--request-target", "*", "-X", "OPTIONS"]],
+		["absolute form", ["--request-target", "http://127.0.0.2:9/v1/whoami"]],
+	])("%s request target: 400 invalid_request_target", async (_name, args) => {
+		const response = await curl([...withCertificate("acme-writer"), ...args, url("/")]);
+
+		expect(response.status).toBe(400);
+		expect((JSON.parse(response.body) as { code: string }).code).toBe("invalid_request_target");
+	});
+
+	it.each([
+		["asterisk form", ["--request-target", "*", "-X", "OPTIONS"]],
+		["absolute form", ["--request-target", "http://127.0.0.2:9/v1/whoami"]],
+	])("%s request target: 400 invalid_request_target", async (_name, args) => {
+		const response = await curl([...withCertificate("acme-writer"), ...args, url("/")]);
+
+		expect(response.status).toBe(400);
+		expect((JSON.parse(response.body) as { code: string }).code).toBe("invalid_request_target");
+	});
+
 	it("no certificate: 401 client_certificate_missing", async () => {
 		const response = await curl([url("/v1/whoami")]);
 
