@@ -8,11 +8,14 @@
  * version OPTIONAL, serialNumber, signature, issuer, validity, subject,
  * subjectPublicKeyInfo, [1] [2] unique ids OPTIONAL, [3] extensions OPTIONAL }.
  */
+
+import { formatNameRfc2253 } from "../dev/x509/distinguished-name.ts";
 import {
 	contentOf,
 	type DerElement,
 	DerError,
 	decodeObjectIdentifier,
+	encodingOf,
 	expectConstructed,
 	readChildren,
 	readElement,
@@ -25,7 +28,6 @@ import {
 	TAG_SEQUENCE,
 	toUpperHex,
 } from "./der.ts";
-import { formatNameRfc2253 } from "./distinguishedName.ts";
 
 const AUTHORITY_KEY_IDENTIFIER = "2.5.29.35";
 
@@ -55,8 +57,8 @@ export function readCertificateFields(der: Uint8Array): CertificateFields {
 
 	return {
 		serial: toUpperHex(contentOf(der, serial)),
-		issuerDN: formatNameRfc2253(der, issuer),
-		subjectDN: formatNameRfc2253(der, subject),
+		issuerDN: formatNameRfc2253(encodingOf(der, issuer)),
+		subjectDN: formatNameRfc2253(encodingOf(der, subject)),
 		authorityKeyIdentifier:
 			extensions === undefined ? undefined : readAuthorityKeyIdentifier(der, extensions),
 	};

@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import * as x509 from "../pki/x509.ts";
-import { readChildren, readElement, TAG_CONTEXT_0_CONSTRUCTED, toUpperHex } from "./der.ts";
+import { readChildren, readElement, TAG_CONTEXT_0_CONSTRUCTED, toUpperHex } from "../x509/der.ts";
 
 export interface CertificateFields {
 	der: Uint8Array;

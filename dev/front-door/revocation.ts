@@ -5,8 +5,8 @@
  * `certRevoked: "1"`, while OpenSSL would fail the handshake's verification.
  */
 import * as x509 from "../pki/x509.ts";
+import { readChildren, readElement, TAG_INTEGER, toUpperHex } from "../x509/der.ts";
 import { readCertificateFields } from "./certificate-fields.ts";
-import { readChildren, readElement, TAG_INTEGER, toUpperHex } from "./der.ts";
 
 export interface RevocationList {
 	isRevoked(leafDer: Uint8Array): boolean;

@@ -30,12 +30,12 @@
  *   bytes.
  */
 
+import { formatNameLegacy, formatNameRfc2253 } from "../x509/distinguished-name.ts";
 import {
 	type CertificateFields,
 	formatOpensslTime,
 	readCertificateFields,
 } from "./certificate-fields.ts";
-import { formatNameLegacy, formatNameRfc2253 } from "./distinguished-name.ts";
 import { certVerifiedFor } from "./verification.ts";
 
 /** Cloudflare's `tlsClientAuth` object, all string fields plus the two RFC 9440 flags. */

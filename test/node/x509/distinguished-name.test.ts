@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { decodeObjectIdentifier, readElement } from "../../../dev/front-door/der.ts";
-import { formatNameLegacy, formatNameRfc2253 } from "../../../dev/front-door/distinguished-name.ts";
+import { decodeObjectIdentifier, readElement } from "../../../dev/x509/der.ts";
+import { formatNameLegacy, formatNameRfc2253 } from "../../../dev/x509/distinguished-name.ts";
 
 /** DER of one TLV with a short-form length. */
 function tlv(tag: number, contents: readonly number[]): number[] {
