@@ -5,9 +5,9 @@ import { defineConfig } from "vitest/config";
 // start-up, which fails or stalls on a machine without network.
 process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
 
-// Two projects: "workers" runs inside workerd with the bindings of wrangler.toml
-// (real local KV, isolated per test file); "node" runs the dev tooling, the CLI
-// and the end-to-end suites that start `wrangler dev` on loopback.
+// Two projects. "workers" runs inside workerd with the bindings of wrangler.toml
+// and real local KV. "node" runs the dev tooling, the CLI and the end-to-end
+// suites that start `wrangler dev` on loopback.
 export default defineConfig({
 	test: {
 		// Log lines of passing tests are noise; a failing test still shows its output.

@@ -15,7 +15,7 @@ import { checkClientCertificate } from "./mtls/clientCertificate.ts";
 import { consumeRateLimit } from "./policy/rateLimit.ts";
 import type { Runtime } from "./runtime.ts";
 
-/** What the pipeline learned, for the request's log line. */
+/** Facts the pipeline learned about the request, for its log line. */
 export interface Decision {
 	route: string | null;
 	principal: string | null;
@@ -66,7 +66,7 @@ export async function runGate(
 	}
 
 	// The default limit counts every request of a known or unknown caller, before
-	// any identity or route decision, so cheap 403, 404 and 405 answers are limited too.
+	// any identity or route decision, so cheap 403, 404 and 405 responses are limited too.
 	if (lookup.kind === "found" || lookup.kind === "not_found") {
 		const key =
 			lookup.kind === "found"

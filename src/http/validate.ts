@@ -10,7 +10,7 @@ import { allow, deny, type FieldIssue, type Result } from "./problems.ts";
 /** Maximum issues listed in one problem body. */
 const MAX_LISTED_ISSUES = 20;
 
-/** Longest issue path echoed back; a path is built from the caller's own keys. */
+/** Maximum length of an issue path echoed back, because a path is built from the caller's own keys. */
 const MAX_PATH_LENGTH = 200;
 
 /** Path segments echoed as they are: identifier-like keys and array indexes. Others are replaced. */

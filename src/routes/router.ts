@@ -18,7 +18,7 @@
  * `withParams` lets `request.x` fall back to a path parameter named `x`, and
  * its default error stage puts exception messages in the response. Identity
  * travels as the typed `GateContext` argument, never as a request property.
- * Errors are not caught here: they reach the entry point, which answers a
+ * Errors are not caught here: they reach the entry point, which returns a
  * fixed 500 problem.
  */
 import { type IRequest, Router } from "itty-router";

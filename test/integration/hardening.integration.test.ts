@@ -6,7 +6,7 @@ import { cfWith, validTlsClientAuth } from "../fixtures/certificates.ts";
 import { identityRecord, putIdentity } from "../fixtures/identities.ts";
 import { callerWith, incomingRequest, jsonBody, problemCode, send } from "../fixtures/requests.ts";
 
-/** Wraps the real limiter binding; `decide` may answer or throw before the real one is consulted. */
+/** Wraps the real limiter binding. `decide` returns a verdict, throws, or returns undefined to consult the real one. */
 function limiterEnv(decide: (key: string) => boolean | undefined): Env {
 	return {
 		...env,
