@@ -19,6 +19,30 @@ function limiterEnv(decide: (key: string) => boolean | undefined): Env {
 	};
 }
 
+/** Limits of the `[[ratelimits]]` bindings in wrangler.toml. */
+const DEFAULT_LIMIT = 600;
+const WRITE_LIMIT = 60;
+
+/**
+ * Sends until the first 429, at most twice the limit plus one: the local
+ * limiter counts in fixed windows, so a window may roll over mid-test and
+ * reset the count once.
+ */
+async function sendUntilLimited(
+	sendOne: () => Promise<Response>,
+	limit: number,
+): Promise<{ before: number[]; limited: Response | undefined }> {
+	const before: number[] = [];
+	for (let i = 0; i <= 2 * limit + 1; i += 1) {
+		const response = await sendOne();
+		if (response.status === 429) {
+			return { before, limited: response };
+		}
+		before.push(response.status);
+	}
+	return { before, limited: undefined };
+}
+
 async function mappedRequest(path: string) {
 	const tlsClientAuth = validTlsClientAuth();
 	await putIdentity(tlsClientAuth.certFingerprintSHA256 as string, identityRecord());
@@ -32,55 +56,44 @@ describe("rate limits through the worker", () => {
 
 	it("answers 429 rate_limited with Retry-After past the write limit", async () => {
 		const caller = await callerWith();
-		const post = () =>
-			caller.send("/v1/tenants/acme/orders", {
-				method: "POST",
-				...jsonBody({ sku: "A", quantity: 1 }),
-			});
+		const { before, limited } = await sendUntilLimited(
+			() =>
+				caller.send("/v1/tenants/acme/orders", {
+					method: "POST",
+					...jsonBody({ sku: "A", quantity: 1 }),
+				}),
+			WRITE_LIMIT,
+		);
 
-		const statuses: number[] = [];
-		for (let i = 0; i < 60; i += 1) {
-			statuses.push((await post()).status);
-		}
-		const limited = await post();
-
-		expect(statuses.every((status) => status === 201)).toBe(true);
-		expect(limited.status).toBe(429);
-		expect(limited.headers.get("retry-after")).toBe("60");
-		expect(await problemCode(limited)).toBe("rate_limited");
+		expect(before.length).toBeGreaterThanOrEqual(WRITE_LIMIT);
+		expect(new Set(before)).toEqual(new Set([201]));
+		expect(limited?.headers.get("retry-after")).toBe("60");
+		expect(limited === undefined ? "none" : await problemCode(limited)).toBe("rate_limited");
 	});
 
-	it("answers 429 past the default per-identity limit", async () => {
+	it.each([
+		["a route", "/v1/whoami", 200],
+		["a path no route answers", "/v1/no-such-route", 404],
+	])("answers 429 past the default per-identity limit on %s", async (_name, path, status) => {
 		const caller = await callerWith();
-		let last = new Response();
-		for (let i = 0; i < 601; i += 1) {
-			last = await caller.send("/v1/whoami");
-		}
-		expect(last.status).toBe(429);
-		expect(await problemCode(last)).toBe("rate_limited");
-	});
+		const { before, limited } = await sendUntilLimited(() => caller.send(path), DEFAULT_LIMIT);
 
-	it("limits requests that no route answers", async () => {
-		const caller = await callerWith();
-		let last = new Response();
-		for (let i = 0; i < 601; i += 1) {
-			last = await caller.send("/v1/no-such-route");
-		}
-		expect(last.status).toBe(429);
-		expect(await problemCode(last)).toBe("rate_limited");
+		expect(before.length).toBeGreaterThanOrEqual(DEFAULT_LIMIT);
+		expect(new Set(before)).toEqual(new Set([status]));
+		expect(limited === undefined ? "none" : await problemCode(limited)).toBe("rate_limited");
 	});
 
 	it("limits an unknown certificate by its fingerprint", async () => {
 		const cf = cfWith(validTlsClientAuth());
-		const statuses = new Set<number>();
-		let last = new Response();
-		for (let i = 0; i < 601; i += 1) {
-			last = await send("/v1/whoami", { cf });
-			statuses.add(last.status);
-		}
-		expect(statuses.has(403)).toBe(true);
-		expect(last.status).toBe(429);
-		expect(await problemCode(last)).toBe("rate_limited");
+		const { before, limited } = await sendUntilLimited(
+			() => send("/v1/whoami", { cf }),
+			DEFAULT_LIMIT,
+		);
+
+		// The first request also counts once for its KV read, under the same key.
+		expect(before.length).toBeGreaterThanOrEqual(DEFAULT_LIMIT - 1);
+		expect(new Set(before)).toEqual(new Set([403]));
+		expect(limited === undefined ? "none" : await problemCode(limited)).toBe("rate_limited");
 	});
 
 	it("limits a certificate before the KV read", async () => {
