@@ -2,10 +2,9 @@
  * The request pipeline, in order: request size limits, certificate state,
  * identity headers, identity lookup, the per-identity rate limit, identity
  * authorization, then the route (its own rate limit, scope, tenant, input,
- * handler). Authentication runs before routing,
- * so an unauthenticated request to an unknown path gets 401, not 404.
+ * handler). Authentication runs before routing, so an unauthenticated
+ * request to an unknown path gets 401, not 404.
  */
-
 import { checkIdentityHeaders } from "./http/identityHeaders.ts";
 import { checkRequestSize } from "./http/limits.ts";
 import { type Denial, deny, type Result } from "./http/problems.ts";
