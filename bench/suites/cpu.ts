@@ -18,6 +18,7 @@ import {
 	checkClientCertificate,
 } from "../../src/mtls/clientCertificate.ts";
 import { checkPolicy } from "../../src/policy/policy.ts";
+import { consumeRateLimit } from "../../src/policy/rateLimit.ts";
 import { listTenantOrders } from "../../src/routes/orders/routes.ts";
 import type { GateContext } from "../../src/routes/route.ts";
 import { getRuntime } from "../../src/runtime.ts";
@@ -222,7 +223,15 @@ async function stepOperations(env: Env, request: Request): Promise<Operation[]> 
 		sync("scope and tenant (checkPolicy, orders:read route)", () =>
 			checkPolicy(listTenantOrders.policy, identity, tenantParams),
 		),
-		async("route, rate limit call, whoami handler and its JSON (dispatch)", () =>
+		async("per-identity rate limit, admitting limiter (consumeRateLimit)", () =>
+			consumeRateLimit(
+				gateContext.env.RATE_LIMITER,
+				"principal:bench",
+				"closed",
+				gateContext.requestId,
+			),
+		),
+		async("route, whoami handler and its JSON (dispatch)", () =>
 			runtime.dispatch(request, gateContext),
 		),
 		sync("standard headers (withStandardHeaders)", () =>

@@ -13,6 +13,9 @@ import { fuzzSeed, type PropertyName, RUN_SHARES, runsFor, timeoutFor } from "./
 /** Largest share of 429s that still leaves the property meaningful. */
 const MAX_RATE_LIMITED_SHARE = 0.05;
 
+/** Time allowed for storing the identity pool, which grows with the run count. */
+const POOL_SEED_TIMEOUT_MS = 180_000;
+
 export interface PropertyContext {
 	readonly pool: Pool;
 	readonly now: number;
@@ -63,6 +66,7 @@ export function gateProperty(
 		silenced = [];
 	};
 
+	// Seeding writes one KV record per pool entry: thousands in the long fuzz run.
 	beforeAll(async () => {
 		// The Worker logs one line per request; at these run counts that is only noise.
 		silenced = [
@@ -70,7 +74,7 @@ export function gateProperty(
 			vi.spyOn(console, "error").mockImplementation(() => {}),
 		];
 		pool = await seedPool(name, poolSize(runs), seedBase, now);
-	});
+	}, POOL_SEED_TIMEOUT_MS);
 	afterAll(restoreConsole);
 
 	const seed = fuzzSeed();
