@@ -61,7 +61,8 @@ export function compileHeaderMatcher(patterns: readonly string[]): HeaderMatcher
  */
 export function checkIdentityHeaders(headers: Headers, matcher: HeaderMatcher): Result<void> {
 	for (const rawName of headers.keys()) {
-		const name = normalizeHeaderName(rawName);
+		// `Headers` yields lowercase names, so only underscores need mapping.
+		const name = rawName.includes("_") ? rawName.replaceAll("_", "-") : rawName;
 		if (matcher.exact.has(name)) {
 			return deny({ code: "untrusted_identity_header" });
 		}
@@ -75,7 +76,7 @@ export function checkIdentityHeaders(headers: Headers, matcher: HeaderMatcher): 
 	return allow(undefined);
 }
 
-/** Lowercases a header name and maps `_` to `-`. `Headers` already yields lowercase names. */
+/** Lowercases a configured header name and maps `_` to `-`, as the request path compares them. */
 function normalizeHeaderName(name: string): string {
 	return name.toLowerCase().replaceAll("_", "-");
 }
