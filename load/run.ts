@@ -133,6 +133,13 @@ function report(
 	memory: MemoryReadings,
 ): void {
 	const { startKiB, endKiB, samples } = memory;
+	const heapKiB = samples.flatMap((sample) =>
+		sample.heapBytes === undefined ? [] : [sample.heapBytes / 1024],
+	);
+	const heapRange =
+		heapKiB.length === 0
+			? "unknown (no inspector reply)"
+			: `min ${mib(Math.min(...heapKiB))}, max ${mib(Math.max(...heapKiB))}, last ${mib(heapKiB.at(-1))} (garbage included)`;
 	const series = (values: (number | undefined)[]) =>
 		values.map((kib) => (kib === undefined ? "?" : (kib / 1024).toFixed(1))).join(" ");
 	const lines = [
@@ -146,6 +153,7 @@ function report(
 		`failed requests:       ${result.failedRequests + warmUp.failedRequests}`,
 		`workerd memory VmRSS:  start ${mib(startKiB)}, end ${mib(endKiB)}`,
 		`workerd VmRSS every ${MEMORY_SAMPLE_SECONDS} s (MiB): ${series(samples.map((sample) => sample.kib))}`,
+		`Worker heap:           ${heapRange}`,
 		`Worker heap every ${MEMORY_SAMPLE_SECONDS} s (MiB): ${series(samples.map((sample) => (sample.heapBytes === undefined ? undefined : sample.heapBytes / 1024)))}`,
 	];
 	console.log(lines.join("\n"));
