@@ -1,5 +1,5 @@
 /**
- * The caller's identity as the rest of the pipeline sees it: a validated KV
+ * The caller's identity as the rest of the pipeline uses it: a validated KV
  * record, with its pins normalised once when the record is read.
  */
 import {

@@ -19,8 +19,10 @@ describe("parseConfig", () => {
 
 	it("accepts numbers as TOML strings or integers", () => {
 		const parsed = parseConfig({ IDENTITY_CACHE_TTL_SECONDS: "5", CLOCK_SKEW_SECONDS: 10 });
-		expect(parsed.ok && parsed.config.identityCacheTtlMs).toBe(5000);
-		expect(parsed.ok && parsed.config.clockSkewMs).toBe(10_000);
+		expect(parsed.ok).toBe(true);
+		const config = parsed.ok ? parsed.config : undefined;
+		expect(config?.identityCacheTtlMs).toBe(5000);
+		expect(config?.clockSkewMs).toBe(10_000);
 	});
 
 	it.each([
